@@ -68,16 +68,17 @@ static int parse_int(const char *text, int min, int max, int *out)
 static int parse_sleeps(struct cw_config *cfg, const char *text)
 {
     double sleeps[CW_MAX_RETRY_SLEEPS];
-    int n = 0;
-    char copy[512];
-    snprintf(copy, sizeof copy, "%s", text);
-    for (char *save = NULL, *part = strtok_r(copy, ",", &save); part;
+    int n = 0, bad = 0;
+    char *copy = strdup(text); /* whole, so a long value is never read cut short */
+    if (!copy)
+        return -1;
+    for (char *save = NULL, *part = strtok_r(copy, ",", &save); part && !bad;
          part = strtok_r(NULL, ",", &save)) {
-        if (n == CW_MAX_RETRY_SLEEPS || parse_number(part, 0, 3600, &sleeps[n]) < 0)
-            return -1;
+        bad = n == CW_MAX_RETRY_SLEEPS || parse_number(part, 0, 3600, &sleeps[n]) < 0;
         n++;
     }
-    if (n == 0)
+    free(copy);
+    if (bad || n == 0)
         return -1;
     memcpy(cfg->retry_sleeps, sleeps, sizeof sleeps);
     cfg->n_retry_sleeps = n;
