@@ -148,9 +148,10 @@ int cw_config_read_file(struct cw_config *cfg, const char *path, struct cw_error
     FILE *f = fopen(path, "r");
     if (!f)
         return cw_error_set(err, CW_EIO, "config file %s: %s", path, strerror(errno));
-    char line[2048];
+    char *line = NULL; /* getline: a long line is one line, never split */
+    size_t cap = 0;
     int lineno = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
         lineno++;
         char origin[1200];
         snprintf(origin, sizeof origin, "config file %s line %d", path, lineno);
@@ -168,6 +169,7 @@ int cw_config_read_file(struct cw_config *cfg, const char *path, struct cw_error
         *eq = '\0';
         rc = cw_config_set(cfg, trim(text), trim(eq + 1), origin, err);
     }
+    free(line);
     fclose(f);
     return rc;
 }

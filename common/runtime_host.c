@@ -59,21 +59,34 @@ static enum route parse_route(const char *url, char *request_id, size_t cap)
     return ROUTE_UNKNOWN;
 }
 
+/* message as a JSON string; bytes that are not valid UTF-8 become '?' so the body is
+ * always valid JSON, whatever a worker put in a URL. */
+static json_t *json_text(const char *message)
+{
+    json_t *text = json_string(message);
+    if (text)
+        return text;
+    char *copy = strdup(message);
+    for (char *p = copy; p && *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    text = json_string(copy ? copy : "");
+    free(copy);
+    return text;
+}
+
 static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, const char *type,
                                  const char *message)
 {
-    char body[1400];
-    if (type) {
-        json_t *doc = json_pack("{s:s, s:s}", "errorType", type, "errorMessage", message);
-        char *text = json_dumps(doc, JSON_COMPACT);
-        snprintf(body, sizeof body, "%s", text);
-        free(text);
-        json_decref(doc);
-    } else {
-        snprintf(body, sizeof body, "{\"status\":\"OK\"}");
-    }
+    json_t *doc = type ? json_pack("{s:s, s:o}", "errorType", type, "errorMessage",
+                                   json_text(message))
+                       : json_pack("{s:s}", "status", "OK");
+    char *body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!body)
+        return MHD_NO;
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+        MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json");
     enum MHD_Result rc = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
