@@ -62,7 +62,8 @@ static struct cw_invocation *new_invocation(struct cw_executor *ex, const char *
                                             struct cw_future **futures, size_t n, int attempt)
 {
     struct cw_invocation *inv = calloc(1, sizeof *inv);
-    inv->futures = malloc(n * sizeof *futures);
+    if (inv)
+        inv->futures = malloc(n * sizeof *futures);
     if (!inv || !inv->futures) {
         cw_log_error("out of memory");
         abort();

@@ -104,7 +104,7 @@ int cw_site_update_index(const char *out_dir, struct cw_error *err)
     DIR *dir = opendir(out_dir);
     if (!dir)
         return cw_error_set(err, CW_EIO, "cannot read %s: %s", out_dir, strerror(errno));
-    char *names[256];
+    char *names[256] = {0};
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(dir)) && n < 256) {
