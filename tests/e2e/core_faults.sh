@@ -97,6 +97,12 @@ CWREN_CONFIG_FILE="$WORK/good.conf" CWREN_RETRIES=1 run envwins "$P" map '[{"val
 check "environment beats the config file" has "$WORK/envwins.out" "0 failed attempt=2 crash"
 CWREN_CONFIG_FILE="$WORK/good.conf" CWREN_RETRIES=1 run flagwins "$P" map '[{"value":1,"do":"crash"}]' --retries 0
 check "flags beat the environment" has "$WORK/flagwins.out" "0 failed attempt=1 crash"
+run nolambda "$P" map '[1]' --backend lambda
+check "a backend this build lacks is refused" has "$WORK/nolambda.err" "backend 'lambda' is not available in this build"
+check "a missing backend exits 1" equals 1 "$(status_of nolambda)"
+run badbackend "$P" map '[1]' --backend cloud
+check "an unknown backend exits 2" equals 2 "$(status_of badbackend)"
+check "an unknown backend lists the choices" has "$WORK/badbackend.err" "invalid value 'cloud' for backend (expected local or lambda)"
 run nocmd "$P"
 check "no command prints usage and exits 2" equals 2 "$(status_of nocmd)"
 check "usage lists commands" has "$WORK/nocmd.err" "usage: faultprog COMMAND [options]"
