@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "fanout.h"
+#include "log.h"
 
 #define TASKS 10000
 #define ROUNDS 5
@@ -82,6 +83,7 @@ static double run_peer(const char *command)
 int main(void)
 {
     cw_worker_main_if_requested(tables);
+    cw_log_set_level(CW_LOG_WARN); /* no progress lines inside the timed runs */
     struct cw_config cfg;
     struct cw_error err;
     if (cw_config_load(&cfg, &err) < 0) {
