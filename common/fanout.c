@@ -121,14 +121,7 @@ static struct cw_future *new_future(struct cw_executor *ex, const char *task, js
     f->task = task;
     f->input = json_incref(input);
     f->timing.host_submit = cw_wall_now();
-    if (ex->n_futures == ex->cap_futures) {
-        ex->cap_futures = ex->cap_futures ? ex->cap_futures * 2 : 64;
-        ex->futures = realloc(ex->futures, ex->cap_futures * sizeof *ex->futures);
-        if (!ex->futures) {
-            cw_log_error("out of memory");
-            abort();
-        }
-    }
+    ex->futures = cw_grow(ex->futures, &ex->cap_futures, ex->n_futures + 1, sizeof *ex->futures);
     ex->futures[ex->n_futures++] = f;
     return f;
 }

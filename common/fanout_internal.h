@@ -99,6 +99,10 @@ struct cw_executor {
     char label[64];
 };
 
+/* Grows a dynamic array to hold at least `need` items of `item` bytes (doubling);
+ * out of memory aborts, as the executor cannot go on without its bookkeeping. */
+void *cw_grow(void *array, size_t *cap, size_t need, size_t item);
+
 /* Core internals shared by fanout.c and invocation.c; call with ex->lock held. */
 struct cw_invocation *cw_inv_submit(struct cw_executor *ex, const char *task,
                                     struct cw_future **futures, size_t n, int attempt);

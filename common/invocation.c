@@ -11,7 +11,7 @@
 #include "fanout_internal.h"
 #include "log.h"
 
-static void *grow(void *array, size_t *cap, size_t need, size_t item)
+void *cw_grow(void *array, size_t *cap, size_t need, size_t item)
 {
     if (need <= *cap)
         return array;
@@ -75,7 +75,7 @@ static struct cw_invocation *new_invocation(struct cw_executor *ex, const char *
     for (size_t i = 0; i < n; i++)
         futures[i]->timing.attempt = attempt;
     build_payload(inv);
-    ex->invocations = grow(ex->invocations, &ex->cap_invocations, ex->n_invocations + 1,
+    ex->invocations = cw_grow(ex->invocations, &ex->cap_invocations, ex->n_invocations + 1,
                            sizeof *ex->invocations);
     ex->invocations[ex->n_invocations++] = inv;
     return inv;
@@ -163,7 +163,7 @@ int cw_ex_take(struct cw_executor *ex, const char *worker_id, struct cw_runtime_
     for (size_t i = 0; i < inv->n; i++)
         inv->futures[i]->state = CW_FUTURE_RUNNING;
     ex->running =
-        grow(ex->running, &ex->cap_running, ex->n_running + 1, sizeof *ex->running);
+        cw_grow(ex->running, &ex->cap_running, ex->n_running + 1, sizeof *ex->running);
     ex->running[ex->n_running++] = inv;
     ex->takes++;
     memcpy(out->request_id, inv->request_id, sizeof out->request_id);
@@ -373,7 +373,7 @@ static double release_due_retries(struct cw_executor *ex, double now)
 
 static void remember_kill(struct cw_executor *ex, const char *worker_id)
 {
-    ex->to_kill = grow(ex->to_kill, &ex->cap_to_kill, ex->n_to_kill + 1, sizeof *ex->to_kill);
+    ex->to_kill = cw_grow(ex->to_kill, &ex->cap_to_kill, ex->n_to_kill + 1, sizeof *ex->to_kill);
     snprintf(ex->to_kill[ex->n_to_kill++], sizeof *ex->to_kill, "%s", worker_id);
 }
 

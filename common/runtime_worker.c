@@ -198,32 +198,47 @@ static void worker_identity(struct worker *w)
     snprintf(w->id_header, sizeof w->id_header, "%s: %s", CW_WORKER_ID_HEADER, w->id);
 }
 
-int cw_worker_run(const struct cw_task *const *tables)
+/* Connects w to the Runtime API named by AWS_LAMBDA_RUNTIME_API: its URL, its identity
+ * and one reusable libcurl handle. Returns 0, or -1 with the reason logged. */
+static int worker_open(struct worker *w)
 {
-    struct worker w;
-    memset(&w, 0, sizeof w);
-    w.started = cw_wall_now();
-    w.tables = tables;
+    memset(w, 0, sizeof *w);
+    w->started = cw_wall_now();
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (!api || !*api) {
         cw_log_error("worker: AWS_LAMBDA_RUNTIME_API is not set");
-        return 1;
+        return -1;
     }
-    snprintf(w.base, sizeof w.base, "http://%s/2018-06-01/runtime", api);
-    worker_identity(&w);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    w.curl = curl_easy_init();
-    if (!w.curl) {
+    snprintf(w->base, sizeof w->base, "http://%s/2018-06-01/runtime", api);
+    worker_identity(w);
+    w->curl = curl_easy_init();
+    if (!w->curl) {
         cw_log_error("worker: cannot start libcurl");
-        return 1;
+        return -1;
     }
-    curl_easy_setopt(w.curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(w.curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(w.curl, CURLOPT_WRITEFUNCTION, collect_body);
-    curl_easy_setopt(w.curl, CURLOPT_WRITEDATA, &w.body);
-    curl_easy_setopt(w.curl, CURLOPT_HEADERFUNCTION, collect_header);
-    curl_easy_setopt(w.curl, CURLOPT_HEADERDATA, &w);
-    curl_easy_setopt(w.curl, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(w->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(w->curl, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, collect_body);
+    curl_easy_setopt(w->curl, CURLOPT_WRITEDATA, &w->body);
+    curl_easy_setopt(w->curl, CURLOPT_HEADERFUNCTION, collect_header);
+    curl_easy_setopt(w->curl, CURLOPT_HEADERDATA, w);
+    curl_easy_setopt(w->curl, CURLOPT_PROTOCOLS_STR, "http");
+    return 0;
+}
+
+static void worker_close(struct worker *w)
+{
+    curl_easy_cleanup(w->curl);
+    free(w->body.data);
+}
+
+int cw_worker_run(const struct cw_task *const *tables)
+{
+    struct worker w;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (worker_open(&w) < 0)
+        return 1;
+    w.tables = tables;
     for (;;) {
         w.request_id[0] = '\0';
         long status = perform(&w, "/invocation/next", NULL, 0);
@@ -236,8 +251,7 @@ int cw_worker_run(const struct cw_task *const *tables)
         }
         handle(&w, cw_wall_now());
     }
-    curl_easy_cleanup(w.curl);
-    free(w.body.data);
+    worker_close(&w);
     curl_global_cleanup();
     return 0;
 }
@@ -245,22 +259,10 @@ int cw_worker_run(const struct cw_task *const *tables)
 void cw_worker_report_init_error(const char *type, const char *message)
 {
     struct worker w;
-    memset(&w, 0, sizeof w);
-    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
-    if (!api || !*api)
+    if (worker_open(&w) < 0)
         return;
-    snprintf(w.base, sizeof w.base, "http://%s/2018-06-01/runtime", api);
-    worker_identity(&w);
-    w.curl = curl_easy_init();
-    if (!w.curl)
-        return;
-    curl_easy_setopt(w.curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(w.curl, CURLOPT_WRITEFUNCTION, collect_body);
-    curl_easy_setopt(w.curl, CURLOPT_WRITEDATA, &w.body);
-    curl_easy_setopt(w.curl, CURLOPT_PROTOCOLS_STR, "http");
     post_error(&w, "/init/error", type, message);
-    curl_easy_cleanup(w.curl);
-    free(w.body.data);
+    worker_close(&w);
 }
 
 void cw_worker_main_if_requested(const struct cw_task *const *tables)
